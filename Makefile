@@ -1,0 +1,76 @@
+# BPF token delegation for Linux 6.1: the series in patches/, and the
+# harness that applies it to Debian's linux-source-6.1, builds a VM kernel,
+# and runs the BPF selftests under QEMU.  See README.md.
+#
+#   make demo          the container-manager scenario in a VM
+#   make check         everything CI runs (what is in patches/)
+#
+# Development loop: make tree; edit and commit in build/linux;
+# make export; make check.  DEBUG=1 selects the debug kernel.
+
+S := scripts
+TESTS ?= $(shell grep -h -v -e '^\#' -e '^$$' tests/own.list tests/smoke.list)
+OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
+
+.NOTPARALLEL:
+.PHONY: all deps tree export kernel selftests vmtest checkpatch shellcheck \
+	harness-selftest check demo bisect-build clean
+
+all: check
+
+# Debian packages (apt-get, only when one is missing)
+deps:
+	$(S)/deps.sh
+
+# build/linux = base + patches/ (refuses to drop unexported work; FORCE=1)
+tree: deps
+	$(S)/tree.sh
+
+# build/linux commits after "base" -> patches/ + patches/series
+export:
+	$(S)/export.sh
+
+# VM kernel in build/kbuild (build/kbuild-debug with DEBUG=1)
+kernel: deps
+	$(S)/kernel.sh
+
+# libbpf, bpftool, test_progs, test_verifier, bpf_testmod
+selftests: deps
+	$(S)/selftests.sh
+
+# test_progs in the VM: make vmtest TESTS="name name/subtest ..."
+vmtest: deps
+	$(S)/test-progs.sh $(OUT) $(TESTS)
+
+checkpatch:
+	$(S)/checkpatch.sh
+
+shellcheck: deps
+	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
+
+# the harness must catch a failing test, a WARN, a hang, a panic
+harness-selftest: deps
+	$(S)/harness-selftest.sh
+
+check: deps
+	@echo "make check: testing the series as committed in patches/"
+	$(S)/tree.sh
+	$(S)/checkpatch.sh
+	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
+	$(S)/kernel.sh
+	$(S)/selftests.sh
+	$(S)/test-progs.sh $(OUT) $(TESTS)
+	$(S)/harness-selftest.sh
+
+demo: deps
+	$(S)/tree.sh
+	$(S)/kernel.sh
+	$(S)/demo.sh
+
+# not in CI: a kernel build after every patch of the series
+bisect-build: deps
+	$(S)/tree.sh
+	$(S)/bisect-build.sh
+
+clean:
+	rm -rf build/kbuild build/kbuild-debug build/vmtest* build/harness-selftest build/bisect

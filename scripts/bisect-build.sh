@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Build the kernel after each patch of the series in turn, in a separate
+# worktree and build directory (build/linux is left alone), and name the
+# first patch that breaks the build.
+. "$(dirname "$0")/lib.sh"
+
+# Same layout as build/linux + build/kbuild, so ccache hits.
+wt=$BUILD/bisect/linux
+kb=$BUILD/bisect/kbuild
+
+[ -d "$LINUX/.git" ] || die "no $LINUX (make tree)"
+git -C "$LINUX" worktree remove --force "$wt" 2>/dev/null || rm -rf "$wt"
+git -C "$LINUX" worktree prune
+git -C "$LINUX" worktree add -q --detach "$wt" base
+trap 'git -C "$LINUX" worktree remove --force "$wt"' EXIT
+
+mkdir -p "$kb"
+cp "$KBUILD/.config" "$kb/.config" 2>/dev/null ||
+	die "no $KBUILD/.config (make kernel first)"
+
+mapfile -t commits < <(git -C "$LINUX" rev-list --reverse base..HEAD)
+log "bisect-build: ${#commits[@]} patches"
+i=0
+for c in "${commits[@]}"; do
+	i=$((i + 1))
+	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
+	git -C "$wt" checkout -q "$c"
+	printf '[%d/%d] %s ... ' "$i" "${#commits[@]}" "$subject"
+	if make -C "$wt" O="$kb" CC="ccache gcc" HOSTCC="ccache gcc" \
+			-j"$JOBS" -s olddefconfig bzImage modules \
+			>"$kb/build-$i.log" 2>&1; then
+		echo ok
+	else
+		echo FAILED
+		tail -30 "$kb/build-$i.log"
+		die "patch $i breaks the build: $subject"
+	fi
+done
+log "bisect-build: every patch builds"

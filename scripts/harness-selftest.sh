@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Prove that the VM harness can fail: each broken case must be reported
+# as a failure, the passing case as a success.
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/harness-selftest
+rm -rf "$out"
+mkdir -p "$out"
+# a cheap test that passes on the base kernel
+good=${HARNESS_GOOD_TEST:-bpf_obj_id}
+bad=0
+
+expect() {
+	local want=$1 name=$2 rc
+	shift 2
+
+	log "harness-selftest: $name (must $want)"
+	set +e
+	VM_QUIET=1 "$@" >"$out/$name.log" 2>&1
+	rc=$?
+	set -e
+	if { [ "$want" = pass ] && [ $rc = 0 ]; } ||
+			{ [ "$want" = fail ] && [ $rc != 0 ]; }; then
+		echo "   ok: $(grep -E '^(FAIL:|[0-9]+ passed)' "$out/$name.log" | tr '\n' ' ')"
+	else
+		echo "   WRONG: exit $rc; log: $out/$name.log"
+		tail -20 "$out/$name.log"
+		bad=1
+	fi
+}
+
+# must also say which report it found
+expect_report() {
+	local name=$1 pattern=$2
+
+	if ! grep -q -E "$pattern" "$out/$name.log"; then
+		echo "   WRONG: $name did not report /$pattern/"
+		bad=1
+	fi
+}
+
+guest_script() {
+	local f=$out/$1.sh
+	shift
+	printf '#!/bin/bash\n%s\n' "$*" >"$f"
+	echo "$f"
+}
+
+tp=$TOP/scripts/test-progs.sh
+
+expect pass passing-test "$tp" "$out/vm-pass" "$good"
+
+expect fail failing-test env RUN_AS=65534 "$tp" "$out/vm-fail" "$good"
+expect_report failing-test "failed tests:"
+
+expect fail no-such-test "$tp" "$out/vm-none" "$good" no_such_test_xyz
+expect_report no-such-test "no test or subtest matches 'no_such_test_xyz'"
+
+expect fail own-test-skipped env OWN_TESTS="$TOP/tests/harness-skip.list" \
+	SETUP="sysctl -q kernel.unprivileged_bpf_disabled=0" \
+	"$tp" "$out/vm-skip" "${HARNESS_SKIP_TEST:-lsm_cgroup}"
+expect_report own-test-skipped "own test .* was skipped"
+
+expect fail kernel-warning env SETUP="echo WARNING >/sys/kernel/debug/provoke-crash/DIRECT" \
+	"$tp" "$out/vm-warn" "$good"
+expect_report kernel-warning "WARNING: CPU:"
+
+expect fail guest-hang env TIMEOUT=60 "$TOP/scripts/vm-run.sh" "$out/vm-hang" \
+	"$(guest_script hang 'echo hanging; sleep 100000')"
+expect_report guest-hang "did not finish within 60s"
+
+expect fail guest-panic "$TOP/scripts/vm-run.sh" "$out/vm-panic" \
+	"$(guest_script panic 'echo PANIC >/sys/kernel/debug/provoke-crash/DIRECT')"
+expect_report guest-panic "Kernel panic"
+
+if [ $bad = 0 ]; then
+	log "harness-selftest: every case was judged right"
+else
+	die "harness-selftest: the harness misjudged a case (see above)"
+fi

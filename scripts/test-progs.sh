@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Run test_progs in the VM and judge the result:
+#
+#   test-progs.sh OUTDIR NAME...
+#
+# NAMEs are test_progs allow-list globs (test or test/subtest).  With
+# RUN_AS set to a uid, test_progs runs as that user instead of root.
+. "$(dirname "$0")/lib.sh"
+
+out=${1:?usage: test-progs.sh OUTDIR NAME...}
+shift
+[ $# -gt 0 ] || die "no tests named (TESTS=)"
+sel=$LINUX/tools/testing/selftests/bpf
+[ -x "$sel/test_progs" ] || die "no $sel/test_progs (make selftests)"
+
+allow=$(
+	IFS=,
+	echo "$*"
+)
+prefix=
+if [ -n "${RUN_AS:-}" ]; then
+	prefix="setpriv --reuid=$RUN_AS --regid=$RUN_AS --clear-groups"
+fi
+
+mkdir -p "$BUILD"
+script=$(mktemp "$BUILD/run.XXXXXX")
+trap 'rm -f "$script"' EXIT
+cat >"$script" <<SCRIPT
+#!/bin/bash
+# test_progs wants a writable directory: link the build in, and load the
+# bpf_testmod.ko built for the kernel that runs.
+mkdir -p /tmp/tp && cd /tmp/tp || exit 1
+for f in "$sel"/*; do ln -s "\$f" .; done
+ln -sf "\$vmtest_kbuild/testmod/bpf_testmod.ko" bpf_testmod.ko
+${SETUP:-}
+$prefix ./test_progs -a '$allow'
+SCRIPT
+
+set +e
+"$TOP/scripts/vm-run.sh" "$out" "$script"
+vm_rc=$?
+set -e
+rc=0
+"$TOP/scripts/tp-results.sh" "$out/output.log" "$@" || rc=1
+[ $vm_rc = 0 ] || rc=1
+exit $rc
