@@ -50,8 +50,10 @@ timeout --foreground -k 10 "$timeout" \
 	qemu-system-x86_64 "${accel[@]}" -smp "${VM_SMP:-2}" -m "${VM_MEM:-4G}" \
 	-nodefaults -display none -no-reboot -serial stdio \
 	-kernel "$image" -append "$append" \
-	-virtfs "local,path=/,mount_tag=/dev/root,security_model=none,readonly=on,multidevs=remap" \
-	-virtfs "local,path=$out,mount_tag=vmtest_out,security_model=none,multidevs=remap" \
+	-fsdev "local,id=root,path=/,security_model=none,readonly=on,multidevs=remap" \
+	-device "virtio-9p-pci,fsdev=root,mount_tag=/dev/root" \
+	-fsdev "local,id=out,path=$out,security_model=none,multidevs=remap" \
+	-device "virtio-9p-pci,fsdev=out,mount_tag=vmtest_out" \
 	</dev/null 2>"$out/qemu.err" | tr -d '\r' | tee "$out/console.log" |
 	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null; else
 		# kernel lines only when they are reports
