@@ -50,8 +50,10 @@ tp=$TOP/scripts/test-progs.sh
 
 expect pass passing-test "$tp" "$out/vm-pass" "$good"
 
-expect fail failing-test env RUN_AS=65534 "$tp" "$out/vm-fail" "$good"
+# "pinning" pins into /sys/fs/bpf: without bpffs mounted there it fails
+expect fail failing-test env SETUP="umount /sys/fs/bpf" "$tp" "$out/vm-fail" pinning
 expect_report failing-test "failed tests:"
+expect_report failing-test "^  pinning"
 
 expect fail no-such-test "$tp" "$out/vm-none" "$good" no_such_test_xyz
 expect_report no-such-test "no test or subtest matches 'no_such_test_xyz'"

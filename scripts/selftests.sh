@@ -11,8 +11,7 @@ sel=$LINUX/tools/testing/selftests/bpf
 log "building test_progs and test_verifier"
 make -C "$sel" -j"$JOBS" -s \
 	VMLINUX_BTF="$KBUILD/vmlinux" KDIR="$KBUILD" \
-	CLANG="ccache clang" LLC=llc LLVM_STRIP=llvm-strip \
-	HOSTCC="ccache gcc" CC="ccache gcc" \
+	CLANG=clang LLC=llc LLVM_STRIP=llvm-strip \
 	test_progs test_verifier
 
 log "building bpf_testmod.ko for $KBUILD"

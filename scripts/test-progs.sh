@@ -3,8 +3,8 @@
 #
 #   test-progs.sh OUTDIR NAME...
 #
-# NAMEs are test_progs allow-list globs (test or test/subtest).  With
-# RUN_AS set to a uid, test_progs runs as that user instead of root.
+# NAMEs are test_progs allow-list globs (test or test/subtest).  SETUP is
+# a shell command the guest runs first.
 . "$(dirname "$0")/lib.sh"
 
 out=${1:?usage: test-progs.sh OUTDIR NAME...}
@@ -17,11 +17,6 @@ allow=$(
 	IFS=,
 	echo "$*"
 )
-prefix=
-if [ -n "${RUN_AS:-}" ]; then
-	prefix="setpriv --reuid=$RUN_AS --regid=$RUN_AS --clear-groups"
-fi
-
 mkdir -p "$BUILD"
 script=$(mktemp "$BUILD/run.XXXXXX")
 trap 'rm -f "$script"' EXIT
@@ -30,10 +25,10 @@ cat >"$script" <<SCRIPT
 # test_progs wants a writable directory: link the build in, and load the
 # bpf_testmod.ko built for the kernel that runs.
 mkdir -p /tmp/tp && cd /tmp/tp || exit 1
-for f in "$sel"/*; do ln -s "\$f" .; done
+ln -s "$sel"/* .
 ln -sf "\$vmtest_kbuild/testmod/bpf_testmod.ko" bpf_testmod.ko
 ${SETUP:-}
-$prefix ./test_progs -a '$allow'
+./test_progs -a '$allow'
 SCRIPT
 
 set +e

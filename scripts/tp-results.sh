@@ -14,8 +14,10 @@ log_file=${1:?usage: tp-results.sh OUTPUT_LOG [NAME...]}
 shift
 own_list=${OWN_TESTS:-$TOP/tests/own.list}
 
-# "#12      name:OK" and "#12/3    name/sub:SKIP"
-results=$(sed -n -E 's/^#[0-9]+(\/[0-9]+)? +([^ ]+):(OK|SKIP|FAIL)$/\2 \3/p' "$log_file")
+# "#12      name:OK" and "#12/3    name/sub:SKIP"; failures are printed
+# twice (again under "All error logs"), hence sort -u.
+results=$(sed -n -E 's/^#[0-9]+(\/[0-9]+)? +([^ ]+):(OK|SKIP|FAIL)$/\2 \3/p' "$log_file" |
+	sort -u)
 
 count() {
 	echo "$results" | awk -v want="$1" '$1 !~ /\// && $2 == want' | grep -c . || true

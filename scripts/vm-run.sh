@@ -56,7 +56,7 @@ timeout --foreground -k 10 "$timeout" \
 	-device "virtio-9p-pci,fsdev=out,mount_tag=vmtest_out" \
 	</dev/null 2>"$out/qemu.err" | tr -d '\r' | tee "$out/console.log" |
 	if [ "${VM_QUIET:-0}" = 1 ]; then cat >/dev/null; else
-		# kernel lines only when they are reports
+		# kernel lines go to console.log; reports are listed below
 		grep --line-buffered -v -E '^\[ *[0-9]+\.[0-9]+\] ' || true
 	fi
 qemu_rc=${PIPESTATUS[0]}
