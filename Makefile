@@ -59,8 +59,8 @@ check: deps
 	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
 	$(S)/kernel.sh
 	$(S)/selftests.sh
-	$(S)/test-progs.sh $(OUT) $(TESTS)
 	$(S)/harness-selftest.sh
+	$(S)/test-progs.sh $(OUT) $(TESTS)
 
 demo: deps
 	$(S)/tree.sh

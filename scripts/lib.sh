@@ -34,6 +34,11 @@ export KBUILD_BUILD_USER=vmtest KBUILD_BUILD_HOST=vmtest
 
 JOBS=${JOBS:-$(nproc)}
 
+# Each script is a job of its own: when make runs it, the builds inside
+# must not inherit our make's level and flags (the selftests' lib.mk
+# only defaults OUTPUT at MAKELEVEL 0).
+unset MAKELEVEL MAKEFLAGS MFLAGS MAKEOVERRIDES
+
 die() {
 	echo "error: $*" >&2
 	exit 1
