@@ -60,11 +60,14 @@ check: deps
 	$(S)/kernel.sh
 	$(S)/selftests.sh
 	$(S)/harness-selftest.sh
+	$(S)/demo-build.sh
+	$(S)/demo.sh
 	$(S)/test-progs.sh $(OUT) $(TESTS)
 
 demo: deps
 	$(S)/tree.sh
 	$(S)/kernel.sh
+	$(S)/demo-build.sh
 	$(S)/demo.sh
 
 # not in CI: a kernel build after every patch of the series

@@ -12,11 +12,15 @@ if [ ${#series[@]} -eq 0 ]; then
 	exit 0
 fi
 
+# spdxcheck.py needs Debian's python3 (with python3-ply), not another one
+# that happens to come first in PATH
+export PATH=/usr/bin:$PATH
+
 bad=0
 for p in "${series[@]}"; do
 	res=$(cd "$LINUX" && "$cp" --strict --terse --show-types --no-summary \
 		--max-line-length=80 \
-		--ignore=COMMIT_LOG_LONG_LINE,MACRO_ARG_REUSE,ALLOC_SIZEOF_STRUCT,NO_AUTHOR_SIGN_OFF,GIT_COMMIT_ID,CAMELCASE \
+		--ignore=COMMIT_LOG_LONG_LINE,MACRO_ARG_REUSE,ALLOC_SIZEOF_STRUCT,NO_AUTHOR_SIGN_OFF,GIT_COMMIT_ID,CAMELCASE,FILE_PATH_CHANGES \
 		"$PATCHES/$p" 2>&1) || true
 	if [ -n "$res" ]; then
 		echo "$res"

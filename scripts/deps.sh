@@ -11,7 +11,7 @@ pkgs=(
 	ccache
 	qemu-system-x86
 	shellcheck
-	python3
+	python3 python3-ply python3-git	# for checkpatch.pl's spdxcheck.py
 )
 
 missing=()
