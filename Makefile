@@ -14,7 +14,7 @@ OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
 
 .NOTPARALLEL:
 .PHONY: all deps tree export kernel selftests vmtest checkpatch shellcheck \
-	harness-selftest check demo bisect-build clean
+	harness-selftest libbpf-check check demo bisect-build clean
 
 all: check
 
@@ -48,6 +48,10 @@ checkpatch:
 shellcheck: deps
 	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
 
+# libbpf's ABI (libbpf.map) and version checks
+libbpf-check: deps
+	$(S)/libbpf-check.sh
+
 # the harness must catch a failing test, a WARN, a hang, a panic
 harness-selftest: deps
 	$(S)/harness-selftest.sh
@@ -59,6 +63,7 @@ check: deps
 	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
 	$(S)/kernel.sh
 	$(S)/selftests.sh
+	$(S)/libbpf-check.sh
 	$(S)/harness-selftest.sh
 	$(S)/demo-build.sh
 	$(S)/demo.sh
