@@ -14,7 +14,7 @@ OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
 
 .NOTPARALLEL:
 .PHONY: all deps tree export kernel selftests vmtest checkpatch shellcheck \
-	harness-selftest libbpf-check check demo bisect-build clean
+	harness-selftest libbpf-check check demo regress bisect-build clean
 
 all: check
 
@@ -75,10 +75,20 @@ demo: deps
 	$(S)/demo-build.sh
 	$(S)/demo.sh
 
+# not in CI (hours under TCG): every test_progs test and test_verifier on
+# the base kernel and on ours; fails on a test that passes only on base
+regress: deps
+	$(S)/tree.sh
+	$(S)/kernel.sh
+	$(S)/selftests.sh
+	$(S)/base-kernel.sh
+	$(S)/regress.sh
+
 # not in CI: a kernel build after every patch of the series
 bisect-build: deps
 	$(S)/tree.sh
 	$(S)/bisect-build.sh
 
 clean:
-	rm -rf build/kbuild build/kbuild-debug build/vmtest* build/harness-selftest build/bisect
+	rm -rf build/kbuild build/kbuild-debug build/vmtest* build/harness-selftest build/bisect \
+		build/regress build/demo build/demo-bin build/libbpf-check

@@ -18,7 +18,9 @@
 out=${1:?usage: vm-run.sh OUTDIR SCRIPT}
 script=${2:?usage: vm-run.sh OUTDIR SCRIPT}
 timeout=${TIMEOUT:-1200}
-image=$KBUILD/arch/x86/boot/bzImage
+# VM_KBUILD boots another kernel build (make regress: the base kernel)
+kbuild=${VM_KBUILD:-$KBUILD}
+image=$kbuild/arch/x86/boot/bzImage
 [ -f "$image" ] || die "no kernel at $image (make kernel)"
 
 rm -rf "$out"
@@ -40,7 +42,7 @@ fi
 append="console=ttyS0,115200 panic=-1 root=/dev/root rootfstype=9p"
 append+=" rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=512000"
 append+=" ro init=$TOP/scripts/guest-init.sh"
-append+=" vmtest_top=$TOP vmtest_kbuild=$KBUILD"
+append+=" vmtest_top=$TOP vmtest_kbuild=$kbuild"
 append+=" vmtest_debug=${DEBUG:-0} no_hash_pointers"
 
 log "booting $image (${VM_ACCEL:-tcg}, timeout ${timeout}s), logs in $out"
