@@ -57,6 +57,8 @@ for t in ${tests[*]}; do
 	echo "regress: \$t rc=\$rc (run \$try)"
 done
 if [ -z "${TESTS:-}" ]; then
+	# test_verifier skips its unprivileged cases unless this is 0
+	sysctl -q kernel.unprivileged_bpf_disabled=0
 	./test_verifier >/tmp/vmtest_out/test_verifier.log 2>&1
 	echo "test_verifier \$? 1" >>"\$res"
 fi
