@@ -12,7 +12,7 @@ pkgs=(
 	qemu-system-x86
 	shellcheck
 	python3 python3-ply python3-git	# for checkpatch.pl's spdxcheck.py
-	iputils-ping keyutils ethtool	# tools the selftests run in the guest
+	iputils-ping keyutils ethtool iptables	# tools the selftests run in the guest
 )
 
 missing=()

@@ -38,4 +38,9 @@ set -e
 rc=0
 "$TOP/scripts/tp-results.sh" "$out/output.log" "$@" || rc=1
 [ $vm_rc = 0 ] || rc=1
+# test_progs only warns and skips what needs it
+if grep -q "Failed to load bpf_testmod.ko" "$out/output.log"; then
+	echo "FAIL: bpf_testmod.ko did not load (built for another kernel?)"
+	rc=1
+fi
 exit $rc
