@@ -23,6 +23,7 @@ log "building the base kernel in $kb"
 make -C "$wt" O="$kb" CC="ccache gcc" HOSTCC="ccache gcc" -j"$JOBS" -s \
 	olddefconfig bzImage modules modules_prepare
 
+rm -rf "$kb/testmod"
 mkdir -p "$kb/testmod"
 cp -p "$wt"/tools/testing/selftests/bpf/bpf_testmod/*.[ch] \
 	"$wt/tools/testing/selftests/bpf/bpf_testmod/Makefile" "$kb/testmod/"

@@ -15,6 +15,9 @@ make -C "$sel" -j"$JOBS" -s \
 	test_progs test_verifier
 
 log "building bpf_testmod.ko for $KBUILD"
+# from scratch each time: a stale bpf_testmod.mod.c once carried the
+# symbol CRCs of the other kernel flavour, and the module did not load
+rm -rf "$KBUILD/testmod"
 mkdir -p "$KBUILD/testmod"
 cp -p "$sel"/bpf_testmod/*.[ch] "$sel/bpf_testmod/Makefile" "$KBUILD/testmod/"
 make -C "$KBUILD" -s -j"$JOBS" CC="ccache gcc" M="$KBUILD/testmod" modules
