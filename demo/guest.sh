@@ -1,7 +1,7 @@
 #!/bin/bash
 # The demo, as run inside the VM: a container manager delegates part of
 # bpf() to a workload in a user namespace through a bpffs instance, and
-# the workload turns it into a BPF token.
+# the workload turns it into a BPF token and uses it.
 say() {
 	printf '\n--- %s\n' "$*"
 }
