@@ -84,7 +84,7 @@ regress: deps
 	$(S)/base-kernel.sh
 	$(S)/regress.sh
 
-# not in CI: a kernel build after every patch of the series
+# not in CI: a kernel build after every patch of the series (FROM=N: from patch N)
 bisect-build: deps
 	$(S)/tree.sh
 	$(S)/bisect-build.sh

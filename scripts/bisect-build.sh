@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the kernel after each patch of the series in turn, in a separate
 # worktree and build directory (build/linux is left alone), and name the
-# first patch that breaks the build.
+# first patch that breaks the build.  FROM=N starts at patch N (the ones
+# before it already built on their own in an earlier run).
 . "$(dirname "$0")/lib.sh"
 
 # Same layout as build/linux + build/kbuild, so ccache hits.
@@ -19,10 +20,12 @@ cp "$KBUILD/.config" "$kb/.config" 2>/dev/null ||
 	die "no $KBUILD/.config (make kernel first)"
 
 mapfile -t commits < <(git -C "$LINUX" rev-list --reverse base..HEAD)
-log "bisect-build: ${#commits[@]} patches"
+from=${FROM:-1}
+log "bisect-build: ${#commits[@]} patches, from patch $from"
 i=0
 for c in "${commits[@]}"; do
 	i=$((i + 1))
+	[ "$i" -ge "$from" ] || continue
 	subject=$(git -C "$LINUX" log -1 --format=%s "$c")
 	git -C "$wt" checkout -q "$c"
 	printf '[%d/%d] %s ... ' "$i" "${#commits[@]}" "$subject"
@@ -36,4 +39,4 @@ for c in "${commits[@]}"; do
 		die "patch $i breaks the build: $subject"
 	fi
 done
-log "bisect-build: every patch builds"
+log "bisect-build: patches $from-${#commits[@]} each build"
