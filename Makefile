@@ -11,6 +11,8 @@
 S := scripts
 TESTS ?= $(shell grep -h -v -e '^\#' -e '^$$' tests/own.list tests/smoke.list)
 OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
+# unprivileged_bpf_disabled=1 cannot be undone: a boot of its own
+UNPRIV1 := SETUP='echo 1 >/proc/sys/kernel/unprivileged_bpf_disabled'
 
 .NOTPARALLEL:
 .PHONY: all deps tree export kernel selftests vmtest checkpatch shellcheck \
@@ -68,6 +70,7 @@ check: deps
 	$(S)/demo-build.sh
 	$(S)/demo.sh
 	$(S)/test-progs.sh $(OUT) $(TESTS)
+	$(UNPRIV1) $(S)/test-progs.sh $(OUT)-unpriv1 token_use/matrix
 
 demo: deps
 	$(S)/tree.sh
