@@ -70,7 +70,7 @@ check: deps
 	$(S)/demo-build.sh
 	$(S)/demo.sh
 	$(S)/test-progs.sh $(OUT) $(TESTS)
-	$(UNPRIV1) $(S)/test-progs.sh $(OUT)-unpriv1 token_use/matrix
+	$(UNPRIV1) $(S)/test-progs.sh $(OUT)-unpriv1 token_use/matrix token_attack/sysctl
 
 demo: deps
 	$(S)/tree.sh
