@@ -21,6 +21,7 @@ mount -t cgroup2 cgroup2 /sys/fs/cgroup
 mount -t bpf bpf /sys/fs/bpf
 mount -t tracefs tracefs /sys/kernel/tracing
 mount -t debugfs debugfs /sys/kernel/debug
+mount -t securityfs securityfs /sys/kernel/security
 mkdir -p "$out"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 vmtest_out "$out"
 ip link set lo up
