@@ -12,4 +12,5 @@ say "bpf() policy for unprivileged users (2 = refused, the default):"
 sysctl kernel.unprivileged_bpf_disabled
 say "The container-manager scenario:"
 # vmtest_top: the project directory, exported by scripts/guest-init.sh
-"${vmtest_top:?}/build/demo-bin/token-demo"
+"${vmtest_top:?}/build/demo-bin/token-demo" \
+	"$vmtest_top/build/demo-bin/bpftool"

@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -24,6 +25,8 @@
 #include <sys/wait.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "counter.skel.h"
 
 #define HOST_ID		100000	/* the workload's uid 0, outside */
 #define SIBLING_ID	200000	/* the sibling workload's */
@@ -312,6 +315,38 @@ static void use_token(int bpffs_fd, int token_fd)
 }
 
 /* A second container, in a sibling user namespace, given the token. */
+/*
+ * What an application does: open and load its skeleton. libbpf makes the
+ * token itself, from the bpffs at /sys/fs/bpf (or $LIBBPF_BPF_TOKEN_PATH).
+ */
+static struct counter *use_skeleton(void)
+{
+	struct counter *skel;
+	int err;
+
+	say("");
+	say("An application does none of this by hand. With my bpffs mounted at");
+	say("/sys/fs/bpf, where libbpf looks, a skeleton just loads:");
+	skel = counter__open();
+	if (!skel)
+		die("counter__open");
+	skel->rodata->verdict = XDP_PASS;
+	err = counter__load(skel);
+	if (err) {
+		errno = -err;
+		die("counter__load");
+	}
+	say("    counter__open() + counter__load(): program '%s' and maps",
+	    bpf_program__name(skel->progs.count_packets));
+	say("    '%s', '%s' made with libbpf's own token from /sys/fs/bpf",
+	    bpf_map__name(skel->maps.rodata), bpf_map__name(skel->maps.bss));
+	say("    BPF_PROG_TEST_RUN on 3 packets: returned %d; the program's",
+	    test_run(bpf_program__fd(skel->progs.count_packets)));
+	say("    global 'packets', read through the skeleton: %llu",
+	    (unsigned long long)skel->bss->packets);
+	return skel;
+}
+
 static void sibling(int sock)
 {
 	int token_fd, map_fd;
@@ -331,6 +366,7 @@ static void sibling(int sock)
 static void workload(int sock)
 {
 	int fs_fd, mnt_fd, bpffs_fd, token_fd;
+	struct counter *skel;
 	char path[64];
 
 	enter_userns(sock, "workload", HOST_ID);
@@ -365,6 +401,16 @@ static void workload(int sock)
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", token_fd);
 	show_file(path, "allowed_");
 	use_token(bpffs_fd, token_fd);
+
+	if (move_mount(mnt_fd, "", AT_FDCWD, "/sys/fs/bpf",
+		       MOVE_MOUNT_F_EMPTY_PATH))
+		die("move_mount");
+	skel = use_skeleton();
+	say("Telling the manager to look.");
+	sync_write(sock);
+	sync_read(sock);
+	counter__destroy(skel);
+
 	say("Handing the token to the manager, to see what others can do with it.");
 	send_fd(sock, token_fd);
 	close(token_fd);
@@ -408,7 +454,25 @@ static int finish(pid_t pid, const char *name)
 	return 0;
 }
 
-int main(void)
+/* The manager's view of delegation and tokens: bpftool token list. */
+static void show_tokens(const char *bpftool)
+{
+	char cmd[PATH_MAX + 32];
+
+	say("");
+	say("Meanwhile, the manager asks bpftool who holds which token:");
+	say("    $ bpftool token list");
+	fflush(stdout);
+	snprintf(cmd, sizeof(cmd), "%s token list | expand | sed 's/^/    /'",
+		 bpftool);
+	if (system(cmd))
+		die("bpftool token list");
+	say("(the workload's own token, and the one libbpf made for the skeleton;");
+	say("its bpffs is mounted in the workload's mount namespace only.)");
+	say("");
+}
+
+int main(int argc, char **argv)
 {
 	static const char *const opts[][2] = {
 		{ "delegate_cmds", "map_create:btf_load:prog_load" },
@@ -417,6 +481,7 @@ int main(void)
 		{ "delegate_attachs", "any" },
 	};
 	int sock, sib_sock, fs_fd, mnt_fd, token_fd, i;
+	const char *bpftool = argc > 1 ? argv[1] : "bpftool";
 	pid_t pid, sib;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -440,6 +505,10 @@ int main(void)
 	send_fd(sock, mnt_fd);
 	close(mnt_fd);
 	close(fs_fd);
+
+	sync_read(sock);
+	show_tokens(bpftool);
+	sync_write(sock);
 
 	token_fd = recv_fd(sock);
 	if (finish(pid, "workload"))
