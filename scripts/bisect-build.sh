@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Build the kernel after each patch of the series in turn, in a separate
 # worktree and build directory (build/linux is left alone), and name the
-# first patch that breaks the build.  A patch that touches libbpf or
-# bpftool must also build them (the selftests are built once, for the
-# whole series, by make check).  FROM=N starts at patch N (the ones
-# before it already built on their own in an earlier run).
+# first patch that breaks the build.  A patch that touches libbpf,
+# bpftool or bpf-delegate must also build them (the selftests are built
+# once, for the whole series, by make check).  FROM=N starts at patch N
+# (the ones before it already built on their own in an earlier run).
 . "$(dirname "$0")/lib.sh"
 
 # Same layout as build/linux + build/kbuild, so ccache hits.
@@ -18,7 +18,7 @@ git -C "$LINUX" worktree prune
 git -C "$LINUX" worktree add -q --detach "$wt" base
 trap 'git -C "$LINUX" worktree remove --force "$wt"' EXIT
 
-mkdir -p "$kb" "$tb/libbpf" "$tb/bpftool"
+mkdir -p "$kb" "$tb/libbpf" "$tb/bpftool" "$tb/bpf-delegate"
 cp "$KBUILD/.config" "$kb/.config" 2>/dev/null ||
 	die "no $KBUILD/.config (make kernel first)"
 
@@ -40,19 +40,22 @@ for c in "${commits[@]}"; do
 		die "patch $i breaks the build: $subject"
 	fi
 	if [ -z "$(git -C "$LINUX" diff --name-only "$c^" "$c" -- \
-			tools/lib/bpf tools/bpf/bpftool)" ]; then
+			tools/lib/bpf tools/bpf)" ]; then
 		echo ok
 		continue
 	fi
 	if ! { make -C "$wt/tools/lib/bpf" -s -j"$JOBS" CC="ccache gcc" \
 			OUTPUT="$tb/libbpf/" &&
 		make -C "$wt/tools/bpf/bpftool" -s -j"$JOBS" \
-			CC="ccache gcc" OUTPUT="$tb/bpftool/"; } \
-			>"$tb/build-$i.log" 2>&1; then
-		echo "FAILED (libbpf or bpftool)"
+			CC="ccache gcc" OUTPUT="$tb/bpftool/" &&
+		if [ -d "$wt/tools/bpf/bpf-delegate" ]; then
+			make -C "$wt/tools/bpf/bpf-delegate" -s \
+				CC="ccache gcc" OUTPUT="$tb/bpf-delegate/"
+		fi; } >"$tb/build-$i.log" 2>&1; then
+		echo "FAILED (libbpf, bpftool or bpf-delegate)"
 		tail -30 "$tb/build-$i.log"
-		die "patch $i breaks libbpf or bpftool: $subject"
+		die "patch $i breaks libbpf, bpftool or bpf-delegate: $subject"
 	fi
-	echo "ok (kernel, libbpf, bpftool)"
+	echo "ok (kernel, libbpf, bpftool, bpf-delegate)"
 done
 log "bisect-build: patches $from-${#commits[@]} each build"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the demo's programs against the series' libbpf (build/demo-bin):
 # token-demo, with the skeleton of demo/counter.bpf.c, and the series'
-# bpftool, which the guest runs.
+# bpftool and bpf-delegate, which the guest runs; and bpf-delegate's man
+# page, which fails to build on any reStructuredText warning.
 . "$(dirname "$0")/lib.sh"
 
 out=$BUILD/demo-bin
@@ -14,6 +15,11 @@ make -C "$LINUX/tools/bpf/bpftool" -s -j"$JOBS" \
 	OUTPUT="$out/bpftool-build/" CC="ccache gcc" >/dev/null 2>&1 ||
 	die "demo: building bpftool failed"
 cp "$out/bpftool-build/bpftool" "$out/bpftool"
+mkdir -p "$out/bpf-delegate-build"
+make -C "$LINUX/tools/bpf/bpf-delegate" -s OUTPUT="$out/bpf-delegate-build/" \
+	CC="ccache gcc" all man ||
+	die "demo: building bpf-delegate or its man page failed"
+cp "$out/bpf-delegate-build/bpf-delegate" "$out/bpf-delegate"
 
 clang -g -O2 -target bpf -I"$out/libbpf/include" \
 	-I"$LINUX/tools/include/uapi" \
@@ -25,4 +31,4 @@ gcc -O2 -Wall -Werror -I"$out" -I"$out/libbpf/include" \
 	-I"$LINUX/tools/include/uapi" \
 	-o "$out/token-demo" "$TOP/demo/token-demo.c" \
 	"$out/libbpf/libbpf.a" -lelf -lz
-log "demo: built $out/token-demo and $out/bpftool"
+log "demo: built $out/token-demo, $out/bpftool and $out/bpf-delegate"

@@ -12,6 +12,7 @@ pkgs=(
 	qemu-system-x86
 	shellcheck
 	python3 python3-ply python3-git	# for checkpatch.pl's spdxcheck.py
+	python3-docutils		# rst2man: bpf-delegate's man page
 	iputils-ping keyutils ethtool iptables	# tools the selftests run in the guest
 )
 
