@@ -17,7 +17,7 @@ make -C "$LINUX/tools/bpf/bpftool" -s -j"$JOBS" \
 cp "$out/bpftool-build/bpftool" "$out/bpftool"
 mkdir -p "$out/bpf-delegate-build"
 make -C "$LINUX/tools/bpf/bpf-delegate" -s OUTPUT="$out/bpf-delegate-build/" \
-	CC="ccache gcc" all man ||
+	CC="ccache gcc" all doc ||
 	die "demo: building bpf-delegate or its man page failed"
 cp "$out/bpf-delegate-build/bpf-delegate" "$out/bpf-delegate"
 
