@@ -43,7 +43,8 @@ echo "0 100000 65536" >"/proc/$ctr/uid_map"
 echo "0 100000 65536" >"/proc/$ctr/gid_map"
 before=$(cat /proc/self/mountinfo)
 "$bin/bpf-delegate" --verbose mount --target "$ctr" --path /run/bpf \
-	--cmds any --maps any --progs any --attachs any || exit 1
+	--cmds map_create:btf_load:prog_load --maps array --progs xdp \
+	--attachs xdp || exit 1
 [ "$before" = "$(cat /proc/self/mountinfo)" ] &&
 	echo "host mount table unchanged"
 say "Inside the container, the program loads with a token from /run/bpf:"
