@@ -18,9 +18,10 @@ say "The container-manager scenario:"
 "$bin/token-demo" "$bin/bpftool"
 
 say "The manager's half in one command: bpf-delegate run starts a command as" \
-	"host uid 4242, root in new user and mount namespaces, with a bpffs at" \
-	"/sys/fs/bpf that delegates what counter.bpf.o needs.  The command lists" \
-	"it and loads the object; libbpf finds the token by itself."
+	"host uid 4242, root in new user, mount and network namespaces (on a" \
+	"terminal of its own when there is one), with a bpffs at /sys/fs/bpf" \
+	"that delegates what counter.bpf.o needs.  The command lists it and" \
+	"loads the object; libbpf finds the token by itself."
 "$bin/bpf-delegate" --verbose run --user 4242 \
 	--cmds map_create:btf_load:prog_load --maps array --progs xdp \
 	--attachs xdp -- sh -c "
