@@ -15,7 +15,7 @@ OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
 UNPRIV1 := SETUP='echo 1 >/proc/sys/kernel/unprivileged_bpf_disabled'
 
 .NOTPARALLEL:
-.PHONY: all deps tree export kernel selftests vmtest checkpatch shellcheck \
+.PHONY: all deps tree export kernel selftests vmtest checkpatch docs shellcheck \
 	harness-selftest libbpf-check check demo regress bisect-build clean
 
 all: check
@@ -47,6 +47,10 @@ vmtest: deps
 checkpatch:
 	$(S)/checkpatch.sh
 
+# Sphinx over Documentation/bpf: no warning in what the series adds there
+docs: deps
+	$(S)/docs.sh
+
 shellcheck: deps
 	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
 
@@ -62,6 +66,7 @@ check: deps
 	@echo "make check: testing the series as committed in patches/"
 	$(S)/tree.sh
 	$(S)/checkpatch.sh
+	$(S)/docs.sh
 	shellcheck -x $(S)/*.sh demo/*.sh .ci/run
 	$(S)/kernel.sh
 	$(S)/selftests.sh

@@ -13,6 +13,7 @@ pkgs=(
 	shellcheck
 	python3 python3-ply python3-git	# for checkpatch.pl's spdxcheck.py
 	python3-docutils		# rst2man: bpf-delegate's man page
+	python3-sphinx python3-sphinx-rtd-theme	# make htmldocs (docs.sh)
 	iputils-ping keyutils ethtool iptables	# tools the selftests run in the guest
 )
 

@@ -21,7 +21,7 @@ expect() {
 	set -e
 	if { [ "$want" = pass ] && [ $rc = 0 ]; } ||
 			{ [ "$want" = fail ] && [ $rc != 0 ]; }; then
-		echo "   ok: $(grep -E '^(FAIL:|[0-9]+ passed)' "$out/$name.log" | tr '\n' ' ')"
+		echo "   ok: $(grep -E '^(FAIL:|[0-9]+ passed|error: docs:|==> docs:)' "$out/$name.log" | tr '\n' ' ')"
 	else
 		echo "   WRONG: exit $rc; log: $out/$name.log"
 		tail -20 "$out/$name.log"
@@ -76,6 +76,32 @@ expect_report guest-hang "did not finish within 60s"
 expect fail guest-panic "$TOP/scripts/vm-run.sh" "$out/vm-panic" \
 	"$(guest_script panic 'echo PANIC >/sys/kernel/debug/provoke-crash/DIRECT')"
 expect_report guest-panic "Kernel panic"
+
+# docs.sh on a copy of the tree with one more commit: a page of the
+# series, with or without a reST error, in the toctree or not
+wt=$out/docs/linux
+git -C "$LINUX" worktree add -q --detach "$wt" HEAD
+docs_case() {
+	local want=$1 name=$2 title_underline=$3 in_toc=$4
+	local page=$wt/Documentation/bpf/harness_selftest.rst
+
+	git -C "$wt" reset -q --hard "$(git -C "$LINUX" rev-parse HEAD)"
+	printf 'A title\n%s\n\nText.\n' "$title_underline" >"$page"
+	if [ "$in_toc" = 1 ]; then
+		sed -i 's/^   other$/   other\n   harness_selftest/' \
+			"$wt/Documentation/bpf/index.rst"
+	fi
+	git -C "$wt" add -f Documentation/bpf
+	git -C "$wt" -c user.name=harness -c user.email=harness@localhost \
+		commit -q -m "harness-selftest: $name"
+	expect "$want" "$name" env BUILD="$out/docs" "$TOP/scripts/docs.sh"
+}
+docs_case pass docs-good "=======" 1
+docs_case fail docs-warning "====" 1
+expect_report docs-warning "harness_selftest.rst:[0-9]+: WARNING: Title underline too short"
+docs_case fail docs-not-in-toctree "=======" 0
+expect_report docs-not-in-toctree "harness_selftest.rst: WARNING: document isn't included in any toctree"
+git -C "$LINUX" worktree remove --force "$wt"
 
 if [ $bad = 0 ]; then
 	log "harness-selftest: every case was judged right"

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Build Documentation/bpf as the kernel builds it (Sphinx, make htmldocs
+# SPHINXDIRS=bpf), from scratch so that every warning is printed again.
+# Fails on a warning in a file the series adds or changes there (the base
+# has warnings of its own) and when a page the series adds is not built.
+. "$(dirname "$0")/lib.sh"
+
+[ -e "$LINUX/.git" ] || die "no $LINUX (make tree)"
+out=$BUILD/docs
+log=$out.log
+mapfile -t ours < <(git -C "$LINUX" diff --name-only --diff-filter=AM \
+	base..HEAD -- Documentation/bpf)
+
+rm -rf "$out"
+mkdir -p "$out"
+if ! make -C "$LINUX" -s O="$out" htmldocs SPHINXDIRS=bpf >"$log" 2>&1; then
+	tail -n 20 "$log"
+	die "docs: make htmldocs failed (log: $log)"
+fi
+
+bad=0
+for f in "${ours[@]}"; do
+	# Sphinx names a file by its absolute path, then ':'
+	grep -F "$LINUX/$f:" "$log" && bad=1
+	case $f in
+	*.rst)
+		page=$out/Documentation/output/bpf/${f#Documentation/bpf/}
+		if [ ! -f "${page%.rst}.html" ]; then
+			echo "docs: $f was not built"
+			bad=1
+		fi
+		;;
+	esac
+done
+[ $bad = 0 ] || die "docs: the series' documentation has warnings (log: $log)"
+log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings"
