@@ -2,7 +2,8 @@
 # Build Documentation/bpf as the kernel builds it (Sphinx, make htmldocs
 # SPHINXDIRS=bpf), from scratch so that every warning is printed again.
 # Fails on a warning in a file the series adds or changes there (the base
-# has warnings of its own) and when a page the series adds is not built.
+# has warnings of its own) and when a page the series adds is not built;
+# then renders the UAPI header's command and helper comments.
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$LINUX/.git" ] || die "no $LINUX (make tree)"
@@ -33,4 +34,14 @@ for f in "${ours[@]}"; do
 	esac
 done
 [ $bad = 0 ] || die "docs: the series' documentation has warnings (log: $log)"
-log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings"
+
+# The UAPI comments (BPF_TOKEN_CREATE's among the commands) become the
+# bpf-syscall and bpf-helpers man pages through bpf_doc.py and rst2man.
+for part in syscall helpers; do
+	if ! python3 "$LINUX/scripts/bpf_doc.py" \
+			--filename "$LINUX/include/uapi/linux/bpf.h" "$part" |
+			rst2man --strict >/dev/null; then
+		die "docs: the $part comments of include/uapi/linux/bpf.h do not render"
+	fi
+done
+log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings; bpf.h's syscall and helpers comments render"
