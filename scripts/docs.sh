@@ -3,7 +3,8 @@
 # SPHINXDIRS=bpf), from scratch so that every warning is printed again.
 # Fails on a warning in a file the series adds or changes there (the base
 # has warnings of its own) and when a page the series adds is not built;
-# then renders the UAPI header's command and helper comments.
+# then renders the UAPI header's command and helper comments and the
+# series' man pages under tools/.
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$LINUX/.git" ] || die "no $LINUX (make tree)"
@@ -44,4 +45,12 @@ for part in syscall helpers; do
 		die "docs: the $part comments of include/uapi/linux/bpf.h do not render"
 	fi
 done
-log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings; bpf.h's syscall and helpers comments render"
+# The man pages the series adds or changes under tools/ (bpftool's,
+# bpf-delegate's), as their Makefiles build them
+mapfile -t man < <(git -C "$LINUX" diff --name-only --diff-filter=AM \
+	base..HEAD -- 'tools/*.rst')
+for f in "${man[@]}"; do
+	rst2man --strict "$LINUX/$f" >/dev/null ||
+		die "docs: $f does not render (rst2man --strict)"
+done
+log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings; bpf.h's syscall and helpers comments and ${#man[@]} man pages of the series render"
