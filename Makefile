@@ -16,7 +16,7 @@ UNPRIV1 := SETUP='echo 1 >/proc/sys/kernel/unprivileged_bpf_disabled'
 
 .NOTPARALLEL:
 .PHONY: all deps tree export kernel selftests vmtest checkpatch docs shellcheck \
-	harness-selftest libbpf-check check demo regress bisect-build clean
+	harness-selftest libbpf-check check demo quickstart regress bisect-build clean
 
 all: check
 
@@ -47,7 +47,8 @@ vmtest: deps
 checkpatch:
 	$(S)/checkpatch.sh
 
-# Sphinx over Documentation/bpf: no warning in what the series adds there
+# Sphinx over Documentation/bpf: no warning in what the series adds there;
+# token.rst's samples and name tables match the tree
 docs: deps
 	$(S)/docs.sh
 
@@ -74,6 +75,7 @@ check: deps
 	$(S)/harness-selftest.sh
 	$(S)/demo-build.sh
 	$(S)/demo.sh
+	$(S)/quickstart.sh
 	$(S)/test-progs.sh $(OUT) $(TESTS)
 	$(UNPRIV1) $(S)/test-progs.sh $(OUT)-unpriv1 token_use/matrix token_attack/sysctl
 
@@ -82,6 +84,13 @@ demo: deps
 	$(S)/kernel.sh
 	$(S)/demo-build.sh
 	$(S)/demo.sh
+
+# token.rst's Quick start, as written, in the VM
+quickstart: deps
+	$(S)/tree.sh
+	$(S)/kernel.sh
+	$(S)/demo-build.sh
+	$(S)/quickstart.sh
 
 # not in CI (hours under TCG): every test_progs test and test_verifier on
 # the base kernel and on ours; fails on a test that passes only on base
@@ -99,4 +108,5 @@ bisect-build: deps
 
 clean:
 	rm -rf build/kbuild build/kbuild-debug build/vmtest* build/harness-selftest build/bisect \
-		build/regress build/demo build/demo-bin build/libbpf-check
+		build/regress build/demo build/demo-bin build/libbpf-check \
+		build/quickstart build/docs

@@ -3,8 +3,9 @@
 # SPHINXDIRS=bpf), from scratch so that every warning is printed again.
 # Fails on a warning in a file the series adds or changes there (the base
 # has warnings of its own) and when a page the series adds is not built;
-# then renders the UAPI header's command and helper comments and the
-# series' man pages under tools/.
+# then checks token.rst's samples and tables against the tree, and renders
+# the UAPI header's command and helper comments and the series' man pages
+# under tools/.
 . "$(dirname "$0")/lib.sh"
 
 [ -e "$LINUX/.git" ] || die "no $LINUX (make tree)"
@@ -36,6 +37,11 @@ for f in "${ours[@]}"; do
 done
 [ $bad = 0 ] || die "docs: the series' documentation has warnings (log: $log)"
 
+# token.rst's code samples are excerpts of files the selftests compile,
+# its name tables those of the UAPI header
+python3 "$TOP/scripts/doc-samples.py" "$LINUX" ||
+	die "docs: Documentation/bpf/token.rst does not match the tree"
+
 # The UAPI comments (BPF_TOKEN_CREATE's among the commands) become the
 # bpf-syscall and bpf-helpers man pages through bpf_doc.py and rst2man.
 for part in syscall helpers; do
@@ -53,4 +59,4 @@ for f in "${man[@]}"; do
 	rst2man --strict "$LINUX/$f" >/dev/null ||
 		die "docs: $f does not render (rst2man --strict)"
 done
-log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings; bpf.h's syscall and helpers comments and ${#man[@]} man pages of the series render"
+log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings; token.rst true to the tree; bpf.h's syscall and helpers comments and ${#man[@]} man pages of the series render"

@@ -82,7 +82,7 @@ expect_report guest-panic "Kernel panic"
 wt=$out/docs/linux
 git -C "$LINUX" worktree add -q --detach "$wt" HEAD
 docs_case() {
-	local want=$1 name=$2 title_underline=$3 in_toc=$4
+	local want=$1 name=$2 title_underline=$3 in_toc=$4 token_sed=${5:-}
 	local page=$wt/Documentation/bpf/harness_selftest.rst
 
 	git -C "$wt" reset -q --hard "$(git -C "$LINUX" rev-parse HEAD)"
@@ -90,6 +90,9 @@ docs_case() {
 	if [ "$in_toc" = 1 ]; then
 		sed -i 's/^   other$/   other\n   harness_selftest/' \
 			"$wt/Documentation/bpf/index.rst"
+	fi
+	if [ -n "$token_sed" ]; then
+		sed -i "$token_sed" "$wt/Documentation/bpf/token.rst"
 	fi
 	git -C "$wt" add -f Documentation/bpf
 	git -C "$wt" -c user.name=harness -c user.email=harness@localhost \
@@ -101,7 +104,24 @@ docs_case fail docs-warning "====" 1
 expect_report docs-warning "harness_selftest.rst:[0-9]+: WARNING: Title underline too short"
 docs_case fail docs-not-in-toctree "=======" 0
 expect_report docs-not-in-toctree "harness_selftest.rst: WARNING: document isn't included in any toctree"
+# token.rst: a sample that is no longer what its file says, a name
+# table that lost a row
+docs_case fail docs-sample-changed "=======" 1 \
+	's/mnt_fd = fsmount(fs_fd, 0, 0);/mnt_fd = fsmount(fs_fd, 0, 1);/'
+expect_report docs-sample-changed "the sample is not a verbatim excerpt of tools/testing/selftests/bpf/token_helpers.c"
+docs_case fail docs-table-row-lost "=======" 1 '/^token_create  *36$/d'
+expect_report docs-table-row-lost "names-table cmds .* is not what include/uapi/linux/bpf.h gives"
 git -C "$LINUX" worktree remove --force "$wt"
+
+# The quick start's output check: numbers may differ, words may not
+qs=$out/quickstart
+mkdir -p "$qs"
+printf '4: xdp  name count_packets  tag 3fd39b30425c18f4  gpl\n' >"$qs/expected"
+printf '17: xdp  name count_packets  tag 00aa11bb22cc33dd  gpl\n' >"$qs/ids"
+printf '4: xdp  name count_packets  tag 3fd39b30425c18f4\n' >"$qs/words"
+expect pass quickstart-other-ids "$TOP/scripts/quickstart.py" compare "$qs/expected" "$qs/ids"
+expect fail quickstart-other-words "$TOP/scripts/quickstart.py" compare "$qs/expected" "$qs/words"
+expect_report quickstart-other-words "^\+N: xdp  name count_packets  tag T$"
 
 if [ $bad = 0 ]; then
 	log "harness-selftest: every case was judged right"
