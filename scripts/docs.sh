@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Build Documentation/bpf as the kernel builds it (Sphinx, make htmldocs
-# SPHINXDIRS=bpf), from scratch so that every warning is printed again.
-# Fails on a warning in a file the series adds or changes there (the base
-# has warnings of its own) and when a page the series adds is not built;
+# Build Documentation/bpf, and userspace-api/ebpf (the UAPI header's
+# command comments), as the kernel builds them (Sphinx, make htmldocs
+# SPHINXDIRS=...), from scratch so that every warning is printed again.
+# Fails on a warning in a file the series adds or changes there or in
+# include/uapi/linux/bpf.h (the base has warnings of its own) and when a
+# page the series adds is not built;
 # then checks token.rst's samples and tables against the tree, and renders
 # the UAPI header's command and helper comments and the series' man pages
 # under tools/.
@@ -11,12 +13,14 @@
 [ -e "$LINUX/.git" ] || die "no $LINUX (make tree)"
 out=$BUILD/docs
 log=$out.log
+# userspace-api/ebpf renders the UAPI header's command comments (kernel-doc)
+dirs="bpf userspace-api/ebpf"
 mapfile -t ours < <(git -C "$LINUX" diff --name-only --diff-filter=AM \
-	base..HEAD -- Documentation/bpf)
+	base..HEAD -- Documentation/bpf include/uapi/linux/bpf.h)
 
 rm -rf "$out"
 mkdir -p "$out"
-if ! make -C "$LINUX" -s O="$out" htmldocs SPHINXDIRS=bpf >"$log" 2>&1; then
+if ! make -C "$LINUX" -s O="$out" htmldocs SPHINXDIRS="$dirs" >"$log" 2>&1; then
 	tail -n 20 "$log"
 	die "docs: make htmldocs failed (log: $log)"
 fi
@@ -59,4 +63,4 @@ for f in "${man[@]}"; do
 	rst2man --strict "$LINUX/$f" >/dev/null ||
 		die "docs: $f does not render (rst2man --strict)"
 done
-log "docs: Documentation/bpf built; ${#ours[@]} files of the series, no warnings; token.rst true to the tree; bpf.h's syscall and helpers comments and ${#man[@]} man pages of the series render"
+log "docs: Documentation/bpf and userspace-api/ebpf built; ${#ours[@]} files of the series, no warnings; token.rst true to the tree; bpf.h's syscall and helpers comments and ${#man[@]} man pages of the series render"

@@ -82,7 +82,7 @@ expect_report guest-panic "Kernel panic"
 wt=$out/docs/linux
 git -C "$LINUX" worktree add -q --detach "$wt" HEAD
 docs_case() {
-	local want=$1 name=$2 title_underline=$3 in_toc=$4 token_sed=${5:-}
+	local want=$1 name=$2 title_underline=$3 in_toc=$4 file=${5:-} edit=${6:-}
 	local page=$wt/Documentation/bpf/harness_selftest.rst
 
 	git -C "$wt" reset -q --hard "$(git -C "$LINUX" rev-parse HEAD)"
@@ -91,10 +91,10 @@ docs_case() {
 		sed -i 's/^   other$/   other\n   harness_selftest/' \
 			"$wt/Documentation/bpf/index.rst"
 	fi
-	if [ -n "$token_sed" ]; then
-		sed -i "$token_sed" "$wt/Documentation/bpf/token.rst"
+	if [ -n "$file" ]; then
+		sed -i "$edit" "$wt/$file"
 	fi
-	git -C "$wt" add -f Documentation/bpf
+	git -C "$wt" add -f Documentation/bpf ${file:+"$file"}
 	git -C "$wt" -c user.name=harness -c user.email=harness@localhost \
 		commit -q -m "harness-selftest: $name"
 	expect "$want" "$name" env BUILD="$out/docs" "$TOP/scripts/docs.sh"
@@ -105,12 +105,16 @@ expect_report docs-warning "harness_selftest.rst:[0-9]+: WARNING: Title underlin
 docs_case fail docs-not-in-toctree "=======" 0
 expect_report docs-not-in-toctree "harness_selftest.rst: WARNING: document isn't included in any toctree"
 # token.rst: a sample that is no longer what its file says, a name
-# table that lost a row
-docs_case fail docs-sample-changed "=======" 1 \
+# table that lost a row; a UAPI comment that is bad reST
+token=Documentation/bpf/token.rst
+docs_case fail docs-sample-changed "=======" 1 "$token" \
 	's/mnt_fd = fsmount(fs_fd, 0, 0);/mnt_fd = fsmount(fs_fd, 0, 1);/'
 expect_report docs-sample-changed "the sample is not a verbatim excerpt of tools/testing/selftests/bpf/token_helpers.c"
-docs_case fail docs-table-row-lost "=======" 1 '/^token_create  *36$/d'
+docs_case fail docs-table-row-lost "=======" 1 "$token" '/^token_create  *36$/d'
 expect_report docs-table-row-lost "names-table cmds .* is not what include/uapi/linux/bpf.h gives"
+docs_case fail docs-uapi-comment "=======" 1 include/uapi/linux/bpf.h \
+	's/^ \*\t\t\*\*EOPNOTSUPP\*\*$/ *\t\t**EOPNOTSUPP/'
+expect_report docs-uapi-comment "include/uapi/linux/bpf.h:[0-9]+: WARNING: Inline strong start-string without end-string"
 git -C "$LINUX" worktree remove --force "$wt"
 
 # The quick start's output check: numbers may differ, words may not
