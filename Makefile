@@ -10,13 +10,14 @@
 
 S := scripts
 TESTS ?= $(shell grep -h -v -e '^\#' -e '^$$' tests/own.list tests/smoke.list)
-OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
+OUT := build/vmtest$(if $(filter 1,$(KASAN)),-kasan,$(if $(filter 1,$(DEBUG)),-debug))
 # unprivileged_bpf_disabled=1 cannot be undone: a boot of its own
 UNPRIV1 := SETUP='echo 1 >/proc/sys/kernel/unprivileged_bpf_disabled'
 
 .NOTPARALLEL:
 .PHONY: all deps tree export kernel selftests vmtest checkpatch docs shellcheck \
-	harness-selftest libbpf-check check demo quickstart regress bisect-build clean
+	harness-selftest libbpf-check check demo quickstart regress bisect-build \
+	robust stress fuzz bench clean
 
 all: check
 
@@ -59,8 +60,13 @@ shellcheck: deps
 libbpf-check: deps
 	$(S)/libbpf-check.sh
 
-# the harness must catch a failing test, a WARN, a hang, a panic
-harness-selftest: deps
+# token-stress, token-fuzz, token-bench (robust/) in build/robust
+robust: deps
+	$(S)/robust-build.sh
+
+# the harness must catch a failing test, a WARN, a hang, a panic, a
+# leak in the stress run, a wrong fuzz oracle
+harness-selftest: deps robust
 	$(S)/harness-selftest.sh
 
 check: deps
@@ -72,10 +78,13 @@ check: deps
 	$(S)/kernel.sh
 	$(S)/selftests.sh
 	$(S)/libbpf-check.sh
+	$(S)/robust-build.sh
 	$(S)/harness-selftest.sh
 	$(S)/demo-build.sh
 	$(S)/demo.sh
 	$(S)/quickstart.sh
+	STRESS_SECONDS=10 $(S)/stress.sh
+	FUZZ_ITERATIONS=1000 $(S)/fuzz.sh
 	$(S)/test-progs.sh $(OUT) $(TESTS)
 	$(UNPRIV1) $(S)/test-progs.sh $(OUT)-unpriv1 token_use/matrix token_attack/sysctl
 
@@ -106,7 +115,33 @@ bisect-build: deps
 	$(S)/tree.sh
 	$(S)/bisect-build.sh
 
+# not in CI: token-stress (STRESS_SECONDS=60, SEED=1, WORKLOADS=4) and
+# token-fuzz (FUZZ_ITERATIONS=20000, SEED=1) in the VM, on the debug
+# kernel unless KASAN=1 or DEBUG=0 says otherwise
+stress fuzz: export DEBUG := $(or $(DEBUG),1)
+stress: deps
+	$(S)/tree.sh
+	$(S)/kernel.sh
+	$(S)/robust-build.sh
+	$(S)/stress.sh
+
+fuzz: deps
+	$(S)/tree.sh
+	$(S)/kernel.sh
+	$(S)/robust-build.sh
+	$(S)/fuzz.sh
+
+# not in CI: token-bench under -icount shift=0, one boot of our kernel and
+# one of the base kernel: the table of ns/op and the ratios to the goals
+bench: deps
+	$(S)/tree.sh
+	$(S)/kernel.sh
+	$(S)/base-kernel.sh
+	$(S)/robust-build.sh
+	$(S)/bench.sh
+
 clean:
-	rm -rf build/kbuild build/kbuild-debug build/vmtest* build/harness-selftest build/bisect \
+	rm -rf build/kbuild build/kbuild-debug build/kbuild-kasan build/vmtest* build/harness-selftest build/bisect \
 		build/regress build/demo build/demo-bin build/libbpf-check \
-		build/quickstart build/docs
+		build/quickstart build/docs build/robust build/stress* build/fuzz* \
+		build/bench

@@ -77,6 +77,16 @@ expect fail guest-panic "$TOP/scripts/vm-run.sh" "$out/vm-panic" \
 	"$(guest_script panic 'echo PANIC >/sys/kernel/debug/provoke-crash/DIRECT')"
 expect_report guest-panic "Kernel panic"
 
+# stress and fuzz must be able to fail: a token left open at the end of
+# the stress run, an oracle that takes names case-sensitively
+mut=$BUILD/robust/mutants
+expect fail stress-leak env STRESS_SECONDS=3 STRESS_BIN="$mut/token-stress-leak" \
+	STRESS_OUT="$out/stress-leak" "$TOP/scripts/stress.sh"
+expect_report stress-leak "FAIL: objects left behind after 60 s"
+expect fail fuzz-oracle env FUZZ_ITERATIONS=300 FUZZ_BIN="$mut/token-fuzz-oracle" \
+	FUZZ_OUT="$out/fuzz-oracle" "$TOP/scripts/fuzz.sh"
+expect_report fuzz-oracle "FAIL: .*the oracle says"
+
 # docs.sh on a copy of the tree with one more commit: a page of the
 # series, with or without a reST error, in the toctree or not
 wt=$out/docs/linux

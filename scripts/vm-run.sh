@@ -12,7 +12,8 @@
 #
 # VM_ACCEL=kvm uses KVM (hangs on this machine; TCG is the default),
 # VM_ICOUNT=1 adds -icount shift=0 for repeatable timing, VM_SMP and
-# VM_MEM size the guest, VM_QUIET=1 hides the guest's output.
+# VM_MEM size the guest, VM_APPEND adds kernel parameters, VM_QUIET=1
+# hides the guest's output.
 . "$(dirname "$0")/lib.sh"
 
 out=${1:?usage: vm-run.sh OUTDIR SCRIPT}
@@ -44,6 +45,7 @@ append+=" rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=512000"
 append+=" ro init=$TOP/scripts/guest-init.sh"
 append+=" vmtest_top=$TOP vmtest_kbuild=$kbuild"
 append+=" vmtest_debug=${DEBUG:-0} no_hash_pointers"
+append+=${VM_APPEND:+ $VM_APPEND}
 
 log "booting $image (${VM_ACCEL:-tcg}, timeout ${timeout}s), logs in $out"
 start=$(date +%s)
