@@ -420,6 +420,61 @@ static inline int mount_root(int mnt_fd)
 	return fd < 0 ? -errno : fd;
 }
 
+/*
+ * fork() a workload that talks to us over a SOCK_SEQPACKET pair: the
+ * child gets its end in *@sock and 0, the parent its own end and the pid.
+ */
+static inline pid_t fork_workload(int *sock)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
+		die("socketpair: %s", strerror(errno));
+	fflush(stdout);
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	close(sv[pid ? 1 : 0]);
+	*sock = sv[pid ? 0 : 1];
+	return pid;
+}
+
+/* The workload's half: its fsopen() context out, the mount back. */
+static inline int request_bpffs(int sock)
+{
+	int fs_fd, mnt;
+
+	fs_fd = fsopen("bpf", FSOPEN_CLOEXEC);
+	if (fs_fd < 0 || send_fd(sock, 'F', fs_fd))
+		die("fsopen in the workload: %s", strerror(errno));
+	close(fs_fd);
+	if (recv_fd(sock, &mnt) != 'M' || mnt < 0)
+		die("no mount from the manager");
+	return mnt;
+}
+
+/* The manager's half: delegate what it is told, mount, send it back. */
+static inline void serve_bpffs(int sock, const char *cmds, const char *maps,
+			       const char *progs, const char *attachs)
+{
+	int fs_fd, mnt;
+
+	if (recv_fd(sock, &fs_fd) != 'F' || fs_fd < 0)
+		die("no bpffs context from the workload");
+	if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_cmds", cmds, 0) ||
+	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_maps", maps, 0) ||
+	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_progs", progs, 0) ||
+	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_attachs", attachs, 0) ||
+	    fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
+		die("serving the workload's bpffs: %s", strerror(errno));
+	mnt = fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
+	if (mnt < 0 || send_fd(sock, 'M', mnt))
+		die("fsmount: %s", strerror(errno));
+	close(mnt);
+	close(fs_fd);
+}
+
 static inline double now_sec(void)
 {
 	struct timespec ts;

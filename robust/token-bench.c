@@ -77,41 +77,14 @@ static void bench(enum op op, const char *who, int token, int bpffs)
 	       who, ns[runs / 2], ns[0], ns[runs - 1]);
 }
 
-static void serve(int sock)
-{
-	int fs_fd, mnt;
-
-	if (recv_fd(sock, &fs_fd) != 'F' || fs_fd < 0)
-		die("no bpffs context from the workload");
-	if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_cmds",
-		     "map_create:prog_load", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_maps", "array", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_progs",
-		     "socket_filter", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_attachs",
-		     "cgroup_inet_ingress", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-		die("serving the workload's bpffs: %s", strerror(errno));
-	mnt = fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0 || send_fd(sock, 'M', mnt))
-		die("fsmount: %s", strerror(errno));
-	close(mnt);
-	close(fs_fd);
-}
-
 static void workload(int sock)
 {
-	int fs_fd, mnt, root, token;
+	int root, token;
 	enum op op;
 
 	if (enter_userns(100000))
 		die("enter a user namespace");
-	fs_fd = fsopen("bpf", FSOPEN_CLOEXEC);
-	if (fs_fd < 0 || send_fd(sock, 'F', fs_fd))
-		die("fsopen in the workload: %s", strerror(errno));
-	if (recv_fd(sock, &mnt) != 'M' || mnt < 0)
-		die("no mount from the manager");
-	root = mount_root(mnt);
+	root = mount_root(request_bpffs(sock));
 	if (root < 0)
 		die("the mount's root: %s", strerror(-root));
 	token = token_create(root);
@@ -130,7 +103,7 @@ static bool have_tokens(void)
 
 int main(int argc, char **argv)
 {
-	int opt, sv[2], status;
+	int opt, sock, status;
 	enum op op;
 	pid_t pid;
 
@@ -159,17 +132,11 @@ int main(int argc, char **argv)
 		printf("token-bench: this kernel has no BPF tokens\n");
 		return 0;
 	}
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
-		die("socketpair: %s", strerror(errno));
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(sv[0]);
-		workload(sv[1]);
-	}
-	close(sv[1]);
-	serve(sv[0]);
+	pid = fork_workload(&sock);
+	if (pid == 0)
+		workload(sock);
+	serve_bpffs(sock, "map_create:prog_load", "array", "socket_filter",
+		    "cgroup_inet_ingress");
 	if (waitpid(pid, &status, 0) < 0 || status)
 		die("the workload failed (%#x)", status);
 	return 0;

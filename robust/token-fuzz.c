@@ -794,35 +794,23 @@ static void userns_batch(unsigned long n, uint64_t seed)
 	struct opt o[MAX_OPTS];
 	struct state cur;
 	unsigned long it;
-	int sv[2], status, fs_fd, mnt, ret;
+	int sock, status, fs_fd, mnt, ret;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
-		die("socketpair: %s", strerror(errno));
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
+	pid = fork_workload(&sock);
 	if (pid) {
-		close(sv[1]);
-		serve(sv[0]);
-		close(sv[0]);
+		serve(sock);
+		close(sock);
 		if (waitpid(pid, &status, 0) < 0 || status)
 			die("the user namespace's fuzzing failed (%#x)", status);
 		add_hist();
 		return;
 	}
-	close(sv[0]);
 	memset(hist, 0, sizeof(hist));
 	rng_seed(&rng, seed);
 	if (enter_userns(100000))
 		die("enter a user namespace: %s", strerror(errno));
-	fs_fd = fsopen("bpf", FSOPEN_CLOEXEC);
-	if (fs_fd < 0 || send_fd(sv[1], 'F', fs_fd))
-		die("fsopen in a user namespace: %s", strerror(errno));
-	close(fs_fd);
-	if (recv_fd(sv[1], &mnt) != 'M' || mnt < 0)
-		die("no mount from the manager");
+	mnt = request_bpffs(sock);
 	if (move_mount(mnt, "", AT_FDCWD, MNT_DIR "/cur", MOVE_MOUNT_F_EMPTY_PATH))
 		die("move_mount in a user namespace: %s", strerror(errno));
 	shown_state(MNT_DIR "/cur", &cur);
@@ -1138,30 +1126,11 @@ static void fuzz_one(struct fd_pool *p, struct tiny_btf *btf, __u32 btf_id,
 	close(ret);
 }
 
-/* The instance for the workload: what the fuzzed calls need, and more. */
+/* The instance for the workloads: what the fuzzed calls need, and more. */
 static void serve(int sock)
 {
-	int fs_fd, mnt, tag;
-
-	tag = recv_fd(sock, &fs_fd);
-	if (tag != 'F' || fs_fd < 0)
-		die("no bpffs context from the workload");
-	if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_cmds",
-		     "map_create:btf_load:prog_load:btf_get_fd_by_id", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_maps", "array", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_progs",
-		     "socket_filter", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_SET_STRING, "delegate_attachs",
-		     "cgroup_inet_ingress", 0) ||
-	    fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0))
-		die("serving the workload's bpffs: %s", strerror(errno));
-	mnt = fsmount(fs_fd, FSMOUNT_CLOEXEC, 0);
-	if (mnt < 0)
-		die("fsmount: %s", strerror(errno));
-	close(fs_fd);
-	if (send_fd(sock, 'M', mnt))
-		die("send the mount");
-	close(mnt);
+	serve_bpffs(sock, "map_create:btf_load:prog_load:btf_get_fd_by_id",
+		    "array", "socket_filter", "cgroup_inet_ingress");
 }
 
 static __u32 btf_obj_id(int fd)
@@ -1182,31 +1151,19 @@ static void fuzz_attrs(unsigned long n, uint64_t seed)
 {
 	struct fd_pool p = { .n = 0 };
 	struct tiny_btf btf;
-	int sv[2], fds_before, fs_fd, mnt, root, token, tag, i;
+	int sock, fds_before, mnt, root, token, tag, i;
 	unsigned long it;
 	__u32 btf_id;
 	pid_t pid;
 
 	tiny_btf_init(&btf);
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
-		die("socketpair: %s", strerror(errno));
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
+	pid = fork_workload(&sock);
 	if (pid == 0) {
 		memset(hist, 0, sizeof(hist));
 		rng_seed(&rng, seed);
-		close(sv[0]);
 		if (enter_userns(100000))
 			die("enter a user namespace");
-		fs_fd = fsopen("bpf", FSOPEN_CLOEXEC);
-		if (fs_fd < 0 || send_fd(sv[1], 'F', fs_fd))
-			die("fsopen in the workload: %s", strerror(errno));
-		close(fs_fd);
-		tag = recv_fd(sv[1], &mnt);
-		if (tag != 'M' || mnt < 0)
-			die("no mount from the manager");
+		mnt = request_bpffs(sock);
 		fds_before = open_fd_count();
 		root = mount_root(mnt);
 		token = token_create(root);
@@ -1233,7 +1190,7 @@ static void fuzz_attrs(unsigned long n, uint64_t seed)
 			if (p.fd[i] < 0)
 				die("fd pool: %s: %s", p.name[i],
 				    strerror(-p.fd[i]));
-		if (send_fd(sv[1], 'T', token))
+		if (send_fd(sock, 'T', token))
 			die("send the token");
 		for (it = 0; it < n; it++)
 			fuzz_one(&p, &btf, btf_id, true);
@@ -1246,9 +1203,8 @@ static void fuzz_attrs(unsigned long n, uint64_t seed)
 		send_hist();
 		exit(0);
 	}
-	close(sv[1]);
-	serve(sv[0]);
-	tag = recv_fd(sv[0], &token);
+	serve(sock);
+	tag = recv_fd(sock, &token);
 	if (tag != 'T' || token < 0)
 		die("no token from the workload");
 	if (waitpid(pid, &tag, 0) < 0 || tag)
@@ -1277,7 +1233,7 @@ static void fuzz_attrs(unsigned long n, uint64_t seed)
 		die("root has %d fds, it had %d before", open_fd_count(),
 		    fds_before);
 	close(token);
-	close(sv[0]);
+	close(sock);
 	iterations += n / 2;
 }
 

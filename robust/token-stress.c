@@ -413,22 +413,14 @@ static void hold(struct manager *m, int fd, bool token, int owner)
 
 static void spawn(struct manager *m, uint64_t seed)
 {
-	int sv[2], id = m->next_id++;
+	int sock, id = m->next_id++;
 	pid_t pid;
 
-	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv))
-		die("socketpair: %s", strerror(errno));
-	fflush(stdout);
-	pid = fork();
-	if (pid < 0)
-		die("fork: %s", strerror(errno));
-	if (pid == 0) {
-		close(sv[0]);
-		workload(sv[1], m->stats_pipe[1], id, seed ^ (id * 0x100000001b3ULL));
-	}
-	close(sv[1]);
+	pid = fork_workload(&sock);
+	if (pid == 0)
+		workload(sock, m->stats_pipe[1], id, seed ^ (id * 0x100000001b3ULL));
 	m->wl[m->nr_wl].pid = pid;
-	m->wl[m->nr_wl].sock = sv[0];
+	m->wl[m->nr_wl].sock = sock;
 	m->wl[m->nr_wl].id = id;
 	m->nr_wl++;
 }
