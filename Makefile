@@ -10,7 +10,7 @@
 
 S := scripts
 TESTS ?= $(shell grep -h -v -e '^\#' -e '^$$' tests/own.list tests/smoke.list)
-OUT := build/vmtest$(if $(filter 1,$(KASAN)),-kasan,$(if $(filter 1,$(DEBUG)),-debug))
+OUT := build/vmtest$(if $(filter 1,$(DEBUG)),-debug)
 # unprivileged_bpf_disabled=1 cannot be undone: a boot of its own
 UNPRIV1 := SETUP='echo 1 >/proc/sys/kernel/unprivileged_bpf_disabled'
 
@@ -117,7 +117,7 @@ bisect-build: deps
 
 # not in CI: token-stress (STRESS_SECONDS=60, SEED=1, WORKLOADS=4) and
 # token-fuzz (FUZZ_ITERATIONS=20000, SEED=1) in the VM, on the debug
-# kernel unless KASAN=1 or DEBUG=0 says otherwise
+# kernel (KASAN, lockdep, kmemleak) unless DEBUG=0 says otherwise
 stress fuzz: export DEBUG := $(or $(DEBUG),1)
 stress: deps
 	$(S)/tree.sh
@@ -141,7 +141,7 @@ bench: deps
 	$(S)/bench.sh
 
 clean:
-	rm -rf build/kbuild build/kbuild-debug build/kbuild-kasan build/vmtest* build/harness-selftest build/bisect \
+	rm -rf build/kbuild build/kbuild-debug build/vmtest* build/harness-selftest build/bisect \
 		build/regress build/demo build/demo-bin build/libbpf-check \
 		build/quickstart build/docs build/robust build/stress* build/fuzz* \
 		build/bench

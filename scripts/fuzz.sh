@@ -3,7 +3,7 @@
 # bpf() iterations from SEED (1) (FUZZ_BIN, FUZZ_OUT: another binary,
 # another log directory).  Fails on a result the oracle or the
 # documented errnos do not allow, on a leaked fd or object, on a kernel
-# report and (DEBUG=1, KASAN=1) on a kmemleak report.  Prints the errno
+# report and (DEBUG=1) on a kmemleak report.  Prints the errno
 # histogram.  Logs in build/fuzz$FLAVOUR.
 . "$(dirname "$0")/lib.sh"
 

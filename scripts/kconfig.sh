@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Generate the VM kernel's .config in $KBUILD from the selftests' fragments
-# (minus config/trim.list), config/vm.config, with DEBUG=1
-# config/debug.config, with KASAN=1 that and config/kasan.config; then
-# fail if Kconfig dropped anything we asked for.
+# (minus config/trim.list), config/vm.config and, with DEBUG=1,
+# config/debug.config; then fail if Kconfig dropped anything we asked for.
 . "$(dirname "$0")/lib.sh"
 
 sel=$LINUX/tools/testing/selftests/bpf
@@ -21,9 +20,6 @@ trimmed() {
 	cat "$TOP/config/vm.config"
 	if [ "${DEBUG:-0}" = 1 ]; then
 		cat "$TOP/config/debug.config"
-	fi
-	if [ "${KASAN:-0}" = 1 ]; then
-		cat "$TOP/config/kasan.config"
 	fi
 } >"$frag.new"
 

@@ -9,18 +9,15 @@ LINUX=$BUILD/linux
 PATCHES=$TOP/patches
 SRC_TARBALL=${SRC_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 
-# DEBUG=1 selects the debug kernel (lockdep, kmemleak, ...), KASAN=1 the
-# debug kernel with KASAN too; each flavour gets its own build directory
-# so that switching back and forth stays incremental.
-if [ "${KASAN:-0}" = 1 ]; then
-	export DEBUG=1
-	KBUILD=$BUILD/kbuild-kasan
-elif [ "${DEBUG:-0}" = 1 ]; then
+# DEBUG=1 selects the debug kernel (lockdep, kmemleak, KASAN, ...); it gets
+# its own build directory so that switching back and forth stays
+# incremental.
+if [ "${DEBUG:-0}" = 1 ]; then
 	KBUILD=$BUILD/kbuild-debug
 else
 	KBUILD=$BUILD/kbuild
 fi
-# "", "-debug" or "-kasan": for the flavour's own log directories
+# "" or "-debug": for the flavour's own log directories
 FLAVOUR=${KBUILD##*/kbuild}
 
 # The one LLVM we build BPF programs with (bookworm ships 14, 15 and 16;

@@ -2,7 +2,7 @@
 # robust/token-stress in the VM: WORKLOADS (4) workloads at a time for
 # STRESS_SECONDS (60) from SEED (1) (STRESS_BIN, STRESS_OUT: another
 # binary, another log directory).  Fails on a broken invariant, on
-# objects left behind, on a kernel report and (DEBUG=1, KASAN=1) on a
+# objects left behind, on a kernel report and (DEBUG=1) on a
 # kmemleak report.  Logs in build/stress$FLAVOUR.
 . "$(dirname "$0")/lib.sh"
 
