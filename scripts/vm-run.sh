@@ -48,7 +48,7 @@ append+=" vmtest_debug=${DEBUG:-0} no_hash_pointers"
 # 4-level paging: with QEMU's LA57, 6.1 lets an interrupt that arrives
 # while identify_cpu() re-reads the CPU's features see no LA57, and KASAN
 # takes the direct map for a wild address (a boot-time report in about
-# one boot in eight of the debug kernel; mainline fixed it later)
+# one boot in eight of the debug kernel, before init; not the series)
 append+=" no5lvl"
 append+=${VM_APPEND:+ $VM_APPEND}
 
