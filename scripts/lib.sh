@@ -19,6 +19,12 @@ else
 fi
 # "" or "-debug": for the flavour's own log directories
 FLAVOUR=${KBUILD##*/kbuild}
+# the debug kernel (KASAN, kmemleak's scans) runs guests about 3x slower:
+# scale the fixed guest timeouts by SLOW
+SLOW=1
+if [ "${DEBUG:-0}" = 1 ]; then
+	SLOW=3
+fi
 
 # The one LLVM we build BPF programs with (bookworm ships 14, 15 and 16;
 # 14 is what bookworm's clang defaults to and is new enough for 6.1).

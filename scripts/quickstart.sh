@@ -24,7 +24,7 @@ export PATH="$bin:\$PATH"
 sh -e host.sh <workload.sh >/tmp/vmtest_out/actual 2>&1
 echo "the host's commands exited with \$?"
 GUEST
-VM_QUIET=1 TIMEOUT=${TIMEOUT:-300} "$TOP/scripts/vm-run.sh" "$out/vm" "$out/guest.sh"
+VM_QUIET=1 TIMEOUT=${TIMEOUT:-$((300 * SLOW))} "$TOP/scripts/vm-run.sh" "$out/vm" "$out/guest.sh"
 grep -q "exited with 0" "$out/vm/output.log" || {
 	cat "$out/vm/actual" "$out/vm/output.log"
 	die "quick start: the page's commands failed"
