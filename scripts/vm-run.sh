@@ -30,12 +30,17 @@ out=$(cd "$out" && pwd)
 cp "$script" "$out/run.sh"
 chmod +x "$out/run.sh"
 
-accel=(-accel "tcg,thread=multi" -cpu max)
+# la57=off: 4-level paging.  With QEMU's LA57, 6.1 lets an interrupt that
+# arrives while identify_cpu() re-reads the CPU's features see no LA57,
+# and KASAN takes the direct map for a wild address (a boot-time report
+# in about one boot in eight of the debug kernel, before init; not the
+# series)
+accel=(-accel "tcg,thread=multi" -cpu max,la57=off)
 if [ "${VM_ACCEL:-tcg}" = kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
 if [ "${VM_ICOUNT:-0}" = 1 ]; then
-	accel=(-accel tcg -cpu max -icount shift=0)
+	accel=(-accel tcg -cpu max,la57=off -icount shift=0)
 fi
 
 # Kernel parameters with '=' that the kernel does not know end up in
@@ -45,11 +50,6 @@ append+=" rootflags=trans=virtio,version=9p2000.L,cache=loose,msize=512000"
 append+=" ro init=$TOP/scripts/guest-init.sh"
 append+=" vmtest_top=$TOP vmtest_kbuild=$kbuild"
 append+=" vmtest_debug=${DEBUG:-0} no_hash_pointers"
-# 4-level paging: with QEMU's LA57, 6.1 lets an interrupt that arrives
-# while identify_cpu() re-reads the CPU's features see no LA57, and KASAN
-# takes the direct map for a wild address (a boot-time report in about
-# one boot in eight of the debug kernel, before init; not the series)
-append+=" no5lvl"
 append+=${VM_APPEND:+ $VM_APPEND}
 
 log "booting $image (${VM_ACCEL:-tcg}, timeout ${timeout}s), logs in $out"
