@@ -35,12 +35,12 @@ chmod +x "$out/run.sh"
 # and KASAN takes the direct map for a wild address (a boot-time report
 # in about one boot in eight of the debug kernel, before init; not the
 # series)
-accel=(-accel "tcg,thread=multi" -cpu max,la57=off)
+accel=(-accel "tcg,thread=multi" -cpu "max,la57=off")
 if [ "${VM_ACCEL:-tcg}" = kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
 if [ "${VM_ICOUNT:-0}" = 1 ]; then
-	accel=(-accel tcg -cpu max,la57=off -icount shift=0)
+	accel=(-accel tcg -cpu "max,la57=off" -icount shift=0)
 fi
 
 # Kernel parameters with '=' that the kernel does not know end up in
