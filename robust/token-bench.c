@@ -4,15 +4,25 @@
  * without.  Meant for a guest under -icount shift=0 with one vCPU, where
  * time follows executed instructions (make bench).
  *
- * As the initial namespace's root (no token) on any kernel, and, on a
- * kernel with BPF tokens, as the root of a user namespace with a token:
- * BPF_TOKEN_CREATE; BPF_MAP_CREATE of an array; BPF_PROG_LOAD of a
- * 2-instruction socket filter and of a 1000-instruction one; then the
- * same token used by the initial root ("root+token"), which separates
- * the token's own cost from the user namespace's.  Each is
- * timed around the bpf() call alone, RUNS times ITERATIONS calls, with a
- * pause after each run for the deferred frees of the objects it closed; a
- * line per operation gives the median and the spread of the runs in ns/op:
+ * The operations: BPF_TOKEN_CREATE; BPF_MAP_CREATE of an array;
+ * BPF_PROG_LOAD of a 2-instruction socket filter and of a 1000-instruction
+ * one.  Each call is timed around bpf() alone, after a 10 ms sleep in
+ * which the deferred frees of the objects closed before it (RCU
+ * callbacks, work items) finish: without it, a call pays for whatever of
+ * them preempts it, which depends on the calls before it (±10%), not on
+ * the call.  Its fd is closed outside the timed part.  A run is
+ * ITERATIONS calls; RUNS runs per operation.  Two phases:
+ *
+ * - "root": the initial namespace's root alone, no token.  The same
+ *   sequence on any kernel: ours against the base kernel.
+ * - On a kernel with BPF tokens, three callers take turns call by call,
+ *   so that whatever drifts meets all three alike: the initial root
+ *   without a token ("root-turns"), the root of a user namespace with a
+ *   token ("token"), and the initial root with that token, passed to it
+ *   ("root+token").  BPF_TOKEN_CREATE is the workload's alone.
+ *
+ * A line per operation and caller gives the median and the spread of the
+ * runs in ns per call:
  *
  *   bench OPERATION WHO median MEDIAN min MIN max MAX
  *
@@ -28,7 +38,12 @@ static const char *const op_names[] = {
 	"token_create", "map_create_array", "prog_load_2", "prog_load_1000",
 };
 
-/* One call; its fd is closed outside the timed part. */
+enum who { ROOT, ROOT_TURNS, TOKEN, ROOT_TOKEN, WHO__NR };
+
+static const char *const who_names[] = {
+	"root", "root-turns", "token", "root+token",
+};
+
 static int call(enum op op, int token, int bpffs)
 {
 	switch (op) {
@@ -43,6 +58,23 @@ static int call(enum op op, int token, int bpffs)
 	}
 }
 
+/* One call: its time in seconds. */
+static double timed_call(enum op op, enum who who, int token, int bpffs)
+{
+	double t0, t;
+	int fd;
+
+	usleep(10000);
+	t0 = now_sec();
+	fd = call(op, token, bpffs);
+	t = now_sec() - t0;
+	if (fd < 0)
+		die("%s as %s: %s", op_names[op], who_names[who],
+		    strerror(-fd));
+	close(fd);
+	return t;
+}
+
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -50,42 +82,56 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static void bench(enum op op, const char *who, int token, int bpffs)
+static void report(enum op op, enum who who, double *ns)
 {
-	double ns[64], t0, total;
-	int r, i, fd;
-
-	/* warm up: first calls fault in and allocate */
-	for (i = 0; i < 5; i++) {
-		fd = call(op, token, bpffs);
-		if (fd < 0)
-			die("%s as %s: %s", op_names[op], who, strerror(-fd));
-		close(fd);
-	}
-	for (r = 0; r < runs; r++) {
-		total = 0;
-		for (i = 0; i < iters; i++) {
-			t0 = now_sec();
-			fd = call(op, token, bpffs);
-			total += now_sec() - t0;
-			if (fd < 0)
-				die("%s as %s: %s", op_names[op], who,
-				    strerror(-fd));
-			close(fd);
-		}
-		ns[r] = total * 1e9 / iters;
-		/* let RCU and the free work items finish before the next run */
-		usleep(100000);
-	}
 	qsort(ns, runs, sizeof(ns[0]), cmp_double);
 	printf("bench %s %s median %.0f min %.0f max %.0f\n", op_names[op],
-	       who, ns[runs / 2], ns[0], ns[runs - 1]);
+	       who_names[who], ns[runs / 2], ns[0], ns[runs - 1]);
 }
 
+/*
+ * Map and program ids come from a cyclic IDR, whose tree gets a level
+ * deeper at id 4096: a map creation then costs ~600 instructions more.
+ * Take both past it first, so that every call meets the same depth.
+ */
+static void skip_low_ids(void)
+{
+	int i;
+
+	for (i = 0; i < 4096; i++) {
+		timed_call(OP_MAP, ROOT, -1, -1);
+		timed_call(OP_PROG, ROOT, -1, -1);
+	}
+}
+
+static void phase_alone(void)
+{
+	static double ns[OP__NR][64];
+	double sum;
+	enum op op;
+	int r, i;
+
+	for (op = OP_MAP; op < OP__NR; op++)
+		for (i = 0; i < 5; i++)		/* faults in, allocates */
+			timed_call(op, ROOT, -1, -1);
+	for (r = 0; r < runs; r++) {
+		for (op = OP_MAP; op < OP__NR; op++) {
+			sum = 0;
+			for (i = 0; i < iters; i++)
+				sum += timed_call(op, ROOT, -1, -1);
+			ns[op][r] = sum * 1e9 / iters;
+		}
+	}
+	for (op = OP_MAP; op < OP__NR; op++)
+		report(op, ROOT, ns[op]);
+}
+
+/* The workload makes the token, then times a call per message it gets. */
 static void workload(int sock)
 {
 	int root, token;
-	enum op op;
+	double t;
+	char op;
 
 	if (enter_userns(100000))
 		die("enter a user namespace");
@@ -95,11 +141,74 @@ static void workload(int sock)
 	token = token_create(root);
 	if (token < 0)
 		die("BPF_TOKEN_CREATE: %s", strerror(-token));
-	for (op = 0; op < OP__NR; op++)
-		bench(op, "token", token, root);
 	if (send_fd(sock, 'T', token))
 		die("send the token");
+	while (read(sock, &op, 1) == 1 && op >= 0 && op < OP__NR) {
+		t = timed_call(op, TOKEN, token, root);
+		if (write(sock, &t, sizeof(t)) != sizeof(t))
+			die("send a time: %s", strerror(errno));
+	}
 	exit(0);
+}
+
+static double workload_call(int sock, enum op op)
+{
+	char c = op;
+	double t;
+
+	if (write(sock, &c, 1) != 1 || read(sock, &t, sizeof(t)) != sizeof(t))
+		die("the workload did not time %s", op_names[op]);
+	return t;
+}
+
+/* One turn: each caller makes the call once. */
+static void turn(int sock, int token, enum op op, double *sum)
+{
+	if (op != OP_TOKEN)
+		sum[ROOT_TURNS] += timed_call(op, ROOT_TURNS, -1, -1);
+	sum[TOKEN] += workload_call(sock, op);
+	if (op != OP_TOKEN)
+		sum[ROOT_TOKEN] += timed_call(op, ROOT_TOKEN, token, -1);
+}
+
+static void phase_turns(void)
+{
+	static double ns[WHO__NR][OP__NR][64];
+	double sum[WHO__NR];
+	int sock, token, status, r, i;
+	enum who who;
+	enum op op;
+	pid_t pid;
+
+	pid = fork_workload(&sock);
+	if (pid == 0)
+		workload(sock);
+	serve_bpffs(sock, "map_create:prog_load", "array", "socket_filter",
+		    "cgroup_inet_ingress");
+	if (recv_fd(sock, &token) != 'T' || token < 0)
+		die("no token from the workload");
+
+	for (op = OP_TOKEN; op < OP__NR; op++)
+		for (i = 0; i < 5; i++)
+			turn(sock, token, op, sum);
+	for (r = 0; r < runs; r++) {
+		for (op = OP_TOKEN; op < OP__NR; op++) {
+			memset(sum, 0, sizeof(sum));
+			for (i = 0; i < iters; i++)
+				turn(sock, token, op, sum);
+			for (who = ROOT_TURNS; who < WHO__NR; who++)
+				ns[who][op][r] = sum[who] * 1e9 / iters;
+		}
+	}
+	for (op = OP_TOKEN; op < OP__NR; op++)
+		for (who = ROOT_TURNS; who < WHO__NR; who++)
+			if (op != OP_TOKEN || who == TOKEN)
+				report(op, who, ns[who][op]);
+
+	close(sock);
+	if (waitpid(pid, &status, 0) < 0 || status)
+		die("the workload failed (%#x)", status);
+	close(token);
 }
 
 /* Does this kernel know BPF_TOKEN_CREATE?  (A bad fd: EBADF if so.) */
@@ -110,9 +219,7 @@ static bool have_tokens(void)
 
 int main(int argc, char **argv)
 {
-	int opt, sock, status, token;
-	enum op op;
-	pid_t pid;
+	int opt;
 
 	while ((opt = getopt(argc, argv, "r:n:")) != -1) {
 		switch (opt) {
@@ -133,23 +240,11 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	printf("token-bench: %d runs of %d calls each\n", runs, iters);
 
-	for (op = OP_MAP; op < OP__NR; op++)
-		bench(op, "root", -1, -1);
-	if (!have_tokens()) {
+	skip_low_ids();
+	phase_alone();
+	if (have_tokens())
+		phase_turns();
+	else
 		printf("token-bench: this kernel has no BPF tokens\n");
-		return 0;
-	}
-	pid = fork_workload(&sock);
-	if (pid == 0)
-		workload(sock);
-	serve_bpffs(sock, "map_create:prog_load", "array", "socket_filter",
-		    "cgroup_inet_ingress");
-	if (recv_fd(sock, &token) != 'T' || token < 0)
-		die("no token from the workload");
-	if (waitpid(pid, &status, 0) < 0 || status)
-		die("the workload failed (%#x)", status);
-	/* the same token used by root: the token's path without a userns */
-	for (op = OP_MAP; op < OP__NR; op++)
-		bench(op, "root+token", token, -1);
 	return 0;
 }

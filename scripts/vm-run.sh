@@ -40,7 +40,7 @@ if [ "${VM_ACCEL:-tcg}" = kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
 if [ "${VM_ICOUNT:-0}" = 1 ]; then
-	accel=(-accel tcg -cpu "max,la57=off" -icount shift=0)
+	accel=(-accel tcg -cpu "max,la57=off" -icount shift=0,sleep=off)
 fi
 
 # Kernel parameters with '=' that the kernel does not know end up in
