@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# robust/token-bench under -icount shift=0 with one vCPU (virtual time
-# follows executed instructions), one boot of our kernel and one of the
-# base kernel (scripts/base-kernel.sh, same .config); then the table of
-# ns/op and the ratios to the goals (scripts/bench-table.py), also in
-# build/bench/table.md.  BENCH_RUNS (11) runs of BENCH_ITERATIONS (200)
-# calls per operation.
+# robust/token-bench under -icount shift=0,sleep=off with one vCPU
+# (virtual time follows executed instructions and skips idle time), one
+# boot of our kernel and one of the base kernel (scripts/base-kernel.sh,
+# same .config); then the table of ns/op and the ratios to the goals
+# (scripts/bench-table.py), also in build/bench/table.md.  BENCH_RUNS
+# (11) runs of BENCH_ITERATIONS (200) calls per operation.
 . "$(dirname "$0")/lib.sh"
 
 [ "${DEBUG:-0}" = 0 ] || die "bench: the plain kernel only (DEBUG=0, no KASAN)"

@@ -11,7 +11,8 @@
 # kmemleak report.
 #
 # VM_ACCEL=kvm uses KVM (hangs on this machine; TCG is the default),
-# VM_ICOUNT=1 adds -icount shift=0 for repeatable timing, VM_SMP and
+# VM_ICOUNT=1 adds -icount shift=0,sleep=off for repeatable timing (an
+# instruction a nanosecond, idle time skipped), VM_SMP and
 # VM_MEM size the guest, VM_APPEND adds kernel parameters, VM_QUIET=1
 # hides the guest's output.
 . "$(dirname "$0")/lib.sh"
@@ -40,7 +41,7 @@ if [ "${VM_ACCEL:-tcg}" = kvm ]; then
 	accel=(-accel kvm -cpu host)
 fi
 if [ "${VM_ICOUNT:-0}" = 1 ]; then
-	accel=(-accel tcg -cpu "max,la57=off" -icount shift=0,sleep=off)
+	accel=(-accel tcg -cpu "max,la57=off" -icount "shift=0,sleep=off")
 fi
 
 # Kernel parameters with '=' that the kernel does not know end up in
