@@ -32,7 +32,7 @@ ${SETUP:-}
 SCRIPT
 
 set +e
-"$TOP/scripts/vm-run.sh" "$out" "$script"
+TIMEOUT=${TIMEOUT:-$((1200 * SLOW))} "$TOP/scripts/vm-run.sh" "$out" "$script"
 vm_rc=$?
 set -e
 rc=0
