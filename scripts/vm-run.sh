@@ -52,7 +52,7 @@ append+=" ro init=$TOP/scripts/guest-init.sh"
 append+=" vmtest_top=$TOP vmtest_kbuild=$kbuild"
 append+=" vmtest_debug=${DEBUG:-0} no_hash_pointers"
 # The debug kernel runs the DSDT's _PRT loop so slowly under TCG that
-# ACPI aborts it twice (AE_AML_LOOP_TIMEOUT: a minute of every boot); the
+# ACPI aborts it twice (AE_AML_LOOP_TIMEOUT: about 40 s of every boot); the
 # virtio devices use MSI, and the BIOS's table routes the rest.
 if [ "${DEBUG:-0}" = 1 ]; then
 	append+=" pci=noacpi"
